@@ -15,9 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from eth_abi import encode
-from eth_utils import keccak
-
+from originproof._internal.abi import encode
+from originproof._internal.keccak import keccak
 from originproof.errors import IntegrityError, ValidationError
 
 
