@@ -22,3 +22,7 @@ class DecryptionError(Error):
 
 class ChainError(Error):
     """The chain could not be read or written (RPC down, reverted transaction, unknown deployment)."""
+
+
+class UnverifiableError(ChainError):
+    """No verdict could be reached because the chain could not be read (the CLI exits 3, not 4)."""
