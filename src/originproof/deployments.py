@@ -37,11 +37,19 @@ def chain_key(chain_id: int, genesis_hash: str) -> str:
 
 
 def deploy(project: Any, chain: Any, account: Any, **tx_args: Any) -> Deployment:
-    """Deploy Participants, Certificates and Attestations from `account`, which becomes the customs admin."""
+    """Deploy Participants, Certificates and Attestations from `account`, which becomes the customs admin.
+
+    The contracts are the ape `project`'s, or, when `project` is None, the ContractTypes shipped with
+    the package (so deployment works outside this ape project).
+    """
+    # Imported here: the chain package itself imports this module.
+    from originproof.chain.abi import containers
+
+    contracts = containers(project)
     block = chain.blocks.height + 1
-    participants = account.deploy(project.Participants, **tx_args)
-    certificates = account.deploy(project.Certificates, participants, **tx_args)
-    attestations = account.deploy(project.Attestations, participants, certificates, **tx_args)
+    participants = account.deploy(contracts["Participants"], **tx_args)
+    certificates = account.deploy(contracts["Certificates"], participants, **tx_args)
+    attestations = account.deploy(contracts["Attestations"], participants, certificates, **tx_args)
     return Deployment(
         chain_id=chain.chain_id,
         genesis_hash=_hex(chain.blocks[0].hash),
@@ -77,6 +85,11 @@ def find(path: Path, chain_id: int, genesis_hash: str) -> Deployment:
             "run `ape run deploy` on this network first"
         )
     return Deployment(**entry)
+
+
+def recorded(path: Path) -> list[Deployment]:
+    """Every deployment recorded in the file at `path` (none when there is no file)."""
+    return [Deployment(**entry) for entry in _read(path).values()]
 
 
 def find_on(chain: Any, path: Path) -> Deployment:

@@ -78,7 +78,7 @@ class StandardMerkleTree:
             raise ValidationError("merkle tree: needs at least one value")
         self.types = tuple(types)
         self.values = tuple(tuple(value) for value in values)
-        hashes = [leaf_hash(self.types, value) for value in self.values]
+        hashes = [self.leaf_hash(value) for value in self.values]
         order = sorted(range(len(hashes)), key=hashes.__getitem__)
         size = 2 * len(hashes) - 1
         tree: list[bytes] = [b""] * size

@@ -1,32 +1,19 @@
-"""What a client computes for Attestations, written from the spec, for the tests to hold the contract to.
+"""What a client computes for Attestations, for the tests to hold the contract to.
 
-The uid formula and the EIP-712 message are rebuilt here independently of the contract (eth_abi and
-eth-account's standard typed-data signing), so a test that compares the two catches a contract that
-drifts from what wallets and clients produce.
+The uid formula and the EIP-712 message come from `originproof.chain.typed_data`, which rebuilds
+them from the spec independently of the contract (eth_abi and eth-account's standard typed-data
+signing), so a test that compares the two catches a contract that drifts from what wallets and
+clients produce.
 """
 
-from dataclasses import asdict, dataclass
 from typing import Any
 
-from eth_abi import encode
-from eth_account import Account
-from eth_utils import keccak
-
+from originproof.chain.typed_data import ATTEST_FIELDS, ATTEST_TYPE, AttestMessage, predict_uid, sign_with_key
+from originproof.chain.typed_data import domain as typed_domain
 from originproof.enums import Kind, Status
 
-ATTEST_TYPE = (
-    "Attest(bytes32 certHash,uint8 kind,bytes32 evidenceHash,uint64 expiresAt,address attester,"
-    "uint256 nonce,uint64 deadline)"
-)
-ATTEST_FIELDS = [
-    {"name": "certHash", "type": "bytes32"},
-    {"name": "kind", "type": "uint8"},
-    {"name": "evidenceHash", "type": "bytes32"},
-    {"name": "expiresAt", "type": "uint64"},
-    {"name": "attester", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint64"},
-]
+__all__ = ["ATTEST_FIELDS", "ATTEST_TYPE", "AttestMessage", "predict_uid"]
+
 EIP1271_SIGNATURE_LENGTH = 65
 
 # The kind table of DESIGN.md, cell by cell: who may make each kind ("certifier" is the
@@ -86,62 +73,11 @@ def expected_revert(kind: Kind, actor: str, status: Status) -> str | None:
     return None
 
 
-def predict_uid(
-    cert_hash: bytes, kind: int, evidence_hash: bytes, expires_at: int, attester: str, nonce: int
-) -> bytes:
-    """The uid a client predicts before sending.
-
-    keccak256(abi_encode(cert_hash, kind, evidence_hash, expires_at, attester, nonce)).
-    """
-    return keccak(
-        encode(
-            ["bytes32", "uint8", "bytes32", "uint64", "address", "uint256"],
-            [cert_hash, kind, evidence_hash, expires_at, attester, nonce],
-        )
-    )
-
-
-@dataclass(frozen=True)
-class AttestMessage:
-    """One `Attest` EIP-712 message, with the field names of the type string."""
-
-    certHash: bytes
-    kind: int
-    evidenceHash: bytes
-    expiresAt: int
-    attester: str
-    nonce: int
-    deadline: int
-
-    def by_sig_args(self, signature: bytes) -> tuple[Any, ...]:
-        """The positional arguments of `attest_by_sig` that carry this message and its signature."""
-        return (
-            self.certHash,
-            self.kind,
-            self.evidenceHash,
-            self.expiresAt,
-            self.attester,
-            self.deadline,
-            signature,
-        )
-
-
 def domain(attestations: Any, chain_id: int) -> dict[str, Any]:
-    """The EIP-712 domain DESIGN.md fixes for the Attestations contract."""
-    return {
-        "name": "originproof",
-        "version": "1",
-        "chainId": chain_id,
-        "verifyingContract": attestations.address,
-    }
+    """The EIP-712 domain DESIGN.md fixes for the deployed Attestations contract."""
+    return typed_domain(attestations.address, chain_id)
 
 
 def sign_attest(private_key: Any, message: AttestMessage, attestations: Any, chain_id: int) -> bytes:
     """Sign `message` as a standard wallet's eth_signTypedData_v4 would (eth-account), 65 bytes (r, s, v)."""
-    signed = Account.sign_typed_data(
-        private_key,
-        domain_data=domain(attestations, chain_id),
-        message_types={"Attest": ATTEST_FIELDS},
-        message_data=asdict(message),
-    )
-    return bytes(signed.signature)
+    return sign_with_key(private_key, message, attestations.address, chain_id)

@@ -151,7 +151,7 @@ def postgres_url(migrated_database: str) -> Iterator[str]:
     with psycopg.connect(migrated_database, autocommit=True) as connection:
         # A connection a test left open would make TRUNCATE wait forever: fail instead.
         connection.execute("SET lock_timeout = '10s'")
-        connection.execute("TRUNCATE part_recipients, parts, certificates RESTART IDENTITY")
+        connection.execute("TRUNCATE registrations, part_recipients, parts, certificates RESTART IDENTITY")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from originproof._internal.abi import FIELD_TYPES, encode, encode_field
-from originproof._internal.canonical import MAX_DEPTH, MAX_SAFE_INTEGER, canonicalize
+from originproof._internal.canonical import MAX_DEPTH, MAX_SAFE_INTEGER, canonicalize, dumps
 from originproof._internal.keccak import keccak
-from originproof._internal.wire import checksum_address
+from originproof._internal.wire import bytes32, checksum_address
 from originproof.commitments import (
     Disclosure,
     Opening,
@@ -116,6 +116,24 @@ def test_encode__other_layouts_and_loose_values__fall_back_to_eth_abi():
     assert encode(batch, [b"\x01" * 32, 1, 2, 3]) == eth_abi.encode(batch, [b"\x01" * 32, 1, 2, 3])
     loose = [bytearray(b"\x02" * 32), "/a", b"1"]
     assert encode(FIELD_TYPES, loose) == eth_abi.encode(list(FIELD_TYPES), loose)
+
+
+@settings(max_examples=300)
+@given(
+    text=st.one_of(
+        st.binary(min_size=32, max_size=32).map(lambda raw: "0x" + raw.hex()),
+        st.text("0123456789abcdefABCDEF \t\n\x0b\x1c\xa0g٣", min_size=62, max_size=66).map(
+            lambda t: "0x" + t
+        ),
+        st.text("0123456789abcdefxX ", min_size=64, max_size=68),
+    )
+)
+def test_bytes32__any_text__reads_exactly_0x_and_64_hex_digits(text):
+    if re.fullmatch(r"0x[0-9a-fA-F]{64}", text):
+        assert bytes32(text, "root") == bytes.fromhex(text[2:])
+    else:
+        with pytest.raises(ValidationError, match="root must be 0x followed by 64 hex digits"):
+            bytes32(text, "root")
 
 
 @settings(max_examples=100)
@@ -302,6 +320,22 @@ def test_opening__to_bytes_and_from_bytes__round_trip(document):
     assert again == opening
     assert again.root == opening.root == open_root(data)
     assert again.to_bytes() == data
+
+
+@settings(max_examples=200)
+@given(document=documents)
+def test_dumps__canonical_copy__is_its_rfc8785_serialization(document):
+    canonical, _ = canonicalize(document, normalize=True)
+    assert dumps(canonical) == rfc8785.dumps(canonical)
+
+
+@settings(max_examples=60)
+@given(document=documents)
+def test_opening__to_bytes__of_any_document__is_rfc8785(document):
+    opening = commit(document)
+    salts = {pointer: "0x" + salt.hex() for pointer, salt in opening.salts.items()}
+    payload = {"format": "originproof-opening/1", "document": opening.document, "salts": salts}
+    assert opening.to_bytes() == rfc8785.dumps(payload)
 
 
 def test_opening__to_bytes__is_rfc8785_with_hex_salts():

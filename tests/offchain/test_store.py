@@ -226,7 +226,7 @@ def test_open__migrates_a_blank_database_to_head_matching_the_models(blank_url: 
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(connection)
-            assert context.get_current_revision() == "0001"
+            assert context.get_current_revision() == "0002"
             assert compare_metadata(context, Base.metadata) == []
     finally:
         engine.dispose()

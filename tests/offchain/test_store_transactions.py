@@ -161,7 +161,7 @@ def test_two_processes_opening_a_blank_store_at_once__both_migrate_it_once(blank
     try:
         with engine.connect() as connection:
             assert connection.execute(sqlalchemy.text("SELECT version_num FROM alembic_version")).all() == [
-                ("0001",)
+                ("0002",)
             ]
     finally:
         engine.dispose()

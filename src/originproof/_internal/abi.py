@@ -7,6 +7,7 @@ to a multiple of 32 bytes. The tests prove it equal to `eth_abi.encode` for arbi
 """
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import eth_abi
@@ -20,20 +21,27 @@ _PADDING = bytes(32)
 
 def encode_field(salt: bytes, path: str, value: bytes) -> bytes:
     """`abi.encode(bytes32 salt, string path, bytes value)`; `salt` must be exactly 32 bytes."""
+    return b"".join(
+        (salt, _path_head(path), len(value).to_bytes(32, "big"), value, _PADDING[: -len(value) % 32])
+    )
+
+
+@lru_cache(maxsize=4_096)
+def _path_head(path: str) -> bytes:
+    """What lies between the salt and the value's length: both tail offsets, then the padded path.
+
+    Cached: documents of one kind share their paths, so each certificate meets the same few hundred.
+    """
     path_bytes = path.encode("utf-8")
     path_padding = -len(path_bytes) % 32
     value_offset = _HEAD_SIZE + 32 + len(path_bytes) + path_padding
     return b"".join(
         (
-            salt,
             _PATH_OFFSET,
             value_offset.to_bytes(32, "big"),
             len(path_bytes).to_bytes(32, "big"),
             path_bytes,
             _PADDING[:path_padding],
-            len(value).to_bytes(32, "big"),
-            value,
-            _PADDING[: -len(value) % 32],
         )
     )
 

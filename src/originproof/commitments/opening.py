@@ -7,17 +7,15 @@ such as a country, from being guessed from its leaf.
 """
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
-import rfc8785
-
 from originproof._internal import wire
 from originproof._internal.abi import FIELD_TYPES, encode_field
-from originproof._internal.canonical import Leaf, canonicalize, loads, shown, where
+from originproof._internal.canonical import Leaf, canonicalize, dumps, jcs_order, loads, shown, where
 from originproof._internal.keccak import keccak
 from originproof.errors import ValidationError
 from originproof.merkle import StandardMerkleTree
@@ -31,6 +29,14 @@ _CONTAINERS = (b"{}", b"[]")
 def field_leaf(salt: bytes, pointer: str, value: bytes) -> bytes:
     """The leaf hash of one field: `keccak256(keccak256(abi.encode(salt, pointer, value)))`."""
     return keccak(keccak(encode_field(salt, pointer, value)))
+
+
+class _FieldTree(StandardMerkleTree):
+    """The standard tree of `(salt, path, value)` leaves, hashed through `field_leaf`'s direct encoding."""
+
+    def leaf_hash(self, value: Sequence[Any]) -> bytes:
+        salt, pointer, data = value
+        return field_leaf(salt, pointer, data)
 
 
 @dataclass(frozen=True, eq=True, repr=False)
@@ -81,7 +87,7 @@ class Opening:
 
     @cached_property
     def _tree(self) -> StandardMerkleTree:
-        return StandardMerkleTree.of(self._values, FIELD_TYPES)
+        return _FieldTree(self._values, FIELD_TYPES)
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -93,9 +99,14 @@ class Opening:
         return self._tree.root
 
     def to_bytes(self) -> bytes:
-        """The opening as canonical (RFC 8785) JSON, salts as 0x-hex."""
-        salts = {pointer: wire.hex32(salt) for pointer, salt in self.salts.items()}
-        return rfc8785.dumps({"format": OPENING_FORMAT, "document": self.document, "salts": salts})
+        """The opening as canonical (RFC 8785) JSON, salts as 0x-hex.
+
+        The document is the canonical copy construction made, so it is written as it stands; only
+        the salts, kept in document order, are sorted into JCS order here.
+        """
+        salts = {pointer: wire.hex32(self.salts[pointer]) for pointer in jcs_order(self.salts)}
+        # Written with its members in JCS order, as `dumps` requires.
+        return dumps({"document": self.document, "format": OPENING_FORMAT, "salts": salts})
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Opening":

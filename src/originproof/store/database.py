@@ -1,5 +1,7 @@
 """Opening the store's database: SQLite or PostgreSQL by URL, migrated to the newest schema."""
 
+import sqlite3
+import time
 from importlib.resources import files
 
 from alembic import command
@@ -16,6 +18,7 @@ DEFAULT_STORE_URL = "sqlite:///originproof.db"
 _MIGRATION_LOCK = 0x6F726967696E
 
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+_WAL_RETRY_SECONDS = 0.02
 
 
 def open_engine(url: str) -> Engine:
@@ -64,14 +67,31 @@ def _make_sqlite_transactional(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+        _use_wal(cursor)
+        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _use_wal(cursor: sqlite3.Cursor) -> None:
+    """Switch the database file to WAL (it stays so), retrying while another connection holds a lock.
+
+    SQLite answers "database is locked" at once, without waiting on the busy timeout, when the switch
+    meets a lock: two processes opening a new store together, one of them migrating it, would fail.
+    """
+    deadline = time.monotonic() + _SQLITE_BUSY_TIMEOUT_MS / 1_000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(_WAL_RETRY_SECONDS)
 
 
 def _upgrade(engine: Engine) -> None:

@@ -3,19 +3,21 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     Dialect,
     ForeignKey,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from originproof.store.records import PartKind
+from originproof.store.records import PartKind, RegistrationState
 
 HASH_LENGTH = 32
 
@@ -92,3 +94,38 @@ class PartRecipient(Base):
 
     part_id: Mapped[int] = mapped_column(ForeignKey("parts.id", ondelete="CASCADE"), primary_key=True)
     key: Mapped[bytes] = mapped_column(LargeBinary(HASH_LENGTH), primary_key=True, index=True)
+
+
+class Registration(Base):
+    """A certificate certified from this store, and how far its registration on chain has got.
+
+    Written with the certificate's parts in one transaction (state `stored`) and marked `registered`
+    once the chain holds it, so a run stopped in between is finished by the next one, never repeated.
+    `document_digest` identifies the certified input, so a rerun finds this row instead of committing
+    the same document again under fresh salts. A batch member keeps its batch root and its proof
+    (32-byte nodes, concatenated) to prove its membership later.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN (" + ", ".join(f"'{state.value}'" for state in RegistrationState) + ")",
+            name="state",
+        ),
+    )
+
+    cert_hash: Mapped[bytes] = mapped_column(
+        LargeBinary(HASH_LENGTH), ForeignKey("certificates.cert_hash"), primary_key=True
+    )
+    document_digest: Mapped[bytes] = mapped_column(LargeBinary(HASH_LENGTH), unique=True)
+    certifier: Mapped[str] = mapped_column(String(42))
+    agreement: Mapped[int] = mapped_column(SmallInteger())
+    blanket_from: Mapped[int] = mapped_column(BigInteger())
+    blanket_to: Mapped[int] = mapped_column(BigInteger())
+    supersedes: Mapped[bytes | None] = mapped_column(LargeBinary(HASH_LENGTH))
+    batch_root: Mapped[bytes | None] = mapped_column(LargeBinary(HASH_LENGTH), index=True)
+    batch_proof: Mapped[bytes | None] = mapped_column(LargeBinary())
+    state: Mapped[str] = mapped_column(String(16))
+    tx_hash: Mapped[bytes | None] = mapped_column(LargeBinary(HASH_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    registered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

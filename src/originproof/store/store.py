@@ -27,7 +27,8 @@ from originproof.errors import IntegrityError, ValidationError
 from originproof.store import sealing
 from originproof.store.database import DEFAULT_STORE_URL, open_engine
 from originproof.store.integrity import check, open_verified
-from originproof.store.records import NewPart, PartKind, PartRecord
+from originproof.store.records import CertificateState, NewPart, NewRegistration, PartKind, PartRecord
+from originproof.store.registrations import Registrations, insert_stored
 from originproof.store.retention import (
     RETENTION_YEARS,
     Clock,
@@ -58,6 +59,8 @@ class Store:
         self._engine = open_engine(url)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         self._clock = clock
+        self.registrations = Registrations(self._sessions, self._now)
+        """The certificates certified from this store and how far their registration has got."""
 
     def close(self) -> None:
         """Release the store's database connections."""
@@ -77,15 +80,22 @@ class Store:
         """Encrypt and store one part; see `put_many`."""
         return self.put_many([part])[0]
 
-    def put_many(self, parts: Iterable[NewPart]) -> list[PartRecord]:
+    def put_many(
+        self, parts: Iterable[NewPart], *, registrations: Sequence[NewRegistration] = ()
+    ) -> list[PartRecord]:
         """Encrypt and store many parts in one transaction, returning their records in the same order.
 
         Each opening's root becomes the record's commitment root and, for a certificate opening, must
         equal the certificate hash. Parts are retained 5 years, or 5 years after the last claim
         recorded for their certificate if that is later. A part identical in certificate, kind, owner
         and commitment root to one stored already is refused, and with it the whole batch.
+
+        `registrations` are recorded `stored` in the same transaction, so a certificate's parts never
+        exist without its registration; each needs its certificate part among `parts`, and a document
+        digest or certificate hash registered already is refused with the whole batch.
         """
         sealed = [_seal(part) for part in parts]
+        _check_registered_parts(sealed, registrations)
         if not sealed:
             return []
         now = self._now()
@@ -108,9 +118,11 @@ class Store:
                         for key in recipients
                     ],
                 )
+                insert_stored(session, registrations, now)
         except sqlalchemy.exc.IntegrityError:
             raise ValidationError(
-                "a part with the same certificate, kind, owner and commitment root is already stored"
+                "a part with the same certificate, kind, owner and commitment root, or a registration of "
+                "the same document or certificate, is already stored"
             ) from None
         return [
             _record(part_id, row, recipients)
@@ -270,6 +282,25 @@ class Store:
             yield from page
             last = page[-1].id
 
+    def certificates(self) -> Iterator[CertificateState]:
+        """Every certificate the store has parts of, its last claim and open verification, by hash."""
+        last = b""
+        while True:
+            with self._sessions.begin() as session:
+                page = session.scalars(
+                    select(Certificate)
+                    .where(Certificate.cert_hash > last)
+                    .order_by(Certificate.cert_hash)
+                    .limit(_CHUNK)
+                ).all()
+                states = [
+                    CertificateState(row.cert_hash, row.last_claim_at, row.verification_open) for row in page
+                ]
+            if not states:
+                return
+            yield from states
+            last = states[-1].cert_hash
+
     def read(self, part_id: int, identity: x25519.Identity) -> bytes:
         """The plaintext of a part, decrypted with `identity` and checked against its hashes and commitment.
 
@@ -422,6 +453,20 @@ _COLUMNS = (
     "created_at",
     "retain_until",
 )
+
+
+def _check_registered_parts(
+    sealed: Sequence[tuple[dict[str, Any], tuple[bytes, ...]]], registrations: Sequence[NewRegistration]
+) -> None:
+    """Refuse a registration whose certificate part is not stored with it."""
+    certified = {row["cert_hash"] for row, _ in sealed if row["kind"] == PartKind.CERTIFICATE.value}
+    for registration in registrations:
+        cert_hash = require_bytes32(registration.cert_hash, "registration cert_hash")
+        if cert_hash not in certified:
+            raise ValidationError(
+                f"registration of certificate 0x{cert_hash.hex()}: "
+                "its certificate part must be stored with it"
+            )
 
 
 def _seal(part: NewPart) -> tuple[dict[str, Any], tuple[bytes, ...]]:
