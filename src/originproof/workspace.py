@@ -10,6 +10,7 @@ from pathlib import Path
 
 STORE_ENV = "ORIGINPROOF_STORE"
 IDENTITY_ENV = "ORIGINPROOF_IDENTITY"
+DEPLOYMENTS_ENV = "ORIGINPROOF_DEPLOYMENTS"
 
 
 @dataclass(frozen=True)
@@ -17,16 +18,27 @@ class Workspace:
     home: Path
     store: str | None = None
     identity: Path | None = None
+    deployments: Path | None = None
 
     @classmethod
     def from_env(cls, home: Path) -> "Workspace":
-        """The workspace at `home`, with the store URL and identity file the environment names, if any."""
+        """The workspace at `home`, with the store, identity and deployment record the environment names.
+
+        A shared deployment record is how every party of one network finds the same contracts (on a
+        testnet, the record committed beside the project).
+        """
         identity = os.environ.get(IDENTITY_ENV)
-        return cls(home=home, store=os.environ.get(STORE_ENV), identity=Path(identity) if identity else None)
+        deployments = os.environ.get(DEPLOYMENTS_ENV)
+        return cls(
+            home=home,
+            store=os.environ.get(STORE_ENV),
+            identity=Path(identity) if identity else None,
+            deployments=Path(deployments) if deployments else None,
+        )
 
     @property
     def deployments_path(self) -> Path:
-        return self.home / "deployments.json"
+        return self.deployments or self.home / "deployments.json"
 
     @property
     def identity_path(self) -> Path:

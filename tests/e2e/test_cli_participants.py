@@ -233,3 +233,28 @@ def test_set_key__protected_identity__the_new_one_is_protected_by_the_same_passp
     assert run.code == ExitCode.OK, run.err
     rotated = keys.load_identity(home / "identity.txt", passphrase="s3cret")
     assert bytes(enrolled.encryption_key(producer)) == keys.public_key(rotated)
+
+
+def test_publish_key__customs_without_a_key__puts_its_identity_key_on_chain(cli, enrolled, customs):
+    assert bytes(enrolled.encryption_key(customs)) == bytes(32)
+    run = cli("customs", "participants", "publish-key")
+    assert run.code == ExitCode.OK, run.err
+    key = keys.public_key(cli.identities["customs"])
+    assert run.data["encryption_key"] == "0x" + key.hex()
+    assert run.data["published"] is True and run.data["gas_used"] > 0
+    assert bytes(enrolled.encryption_key(customs)) == key
+
+
+def test_publish_key__same_key_already_on_chain__sends_nothing(cli, enrolled, customs):
+    assert cli("customs", "participants", "publish-key").code == ExitCode.OK
+    run = cli("customs", "participants", "publish-key")
+    assert run.code == ExitCode.OK, run.err
+    assert run.data["published"] is False and run.data["tx_hash"] is None
+
+
+def test_publish_key__another_key_on_chain__is_refused_as_a_rotation(cli, enrolled, customs):
+    enrolled.set_encryption_key(b"\x07" * 32, sender=customs)
+    run = cli("customs", "participants", "publish-key")
+    assert run.code == ExitCode.ERROR
+    assert "rotate it with `participants set-key`" in run.err
+    assert bytes(enrolled.encryption_key(customs)) == b"\x07" * 32

@@ -5,14 +5,14 @@ from typing import Any
 
 import click
 
-from originproof.cli.frame import Report, Settings, pass_settings
+from originproof.cli.frame import Command, Report, Settings, pass_settings
 from originproof.cli.session import party, party_options
 from originproof.flows import inbox as inbox_flow
 from originproof.flows import listing as listing_flow
 from originproof.flows._common import hex32
 
 
-@click.command("list")
+@click.command("list", cls=Command)
 @party_options()
 @pass_settings
 def list_(settings: Settings, network: str | None, account: str, passphrase_file: Path | None) -> Report:
@@ -39,7 +39,7 @@ def _line(row: dict[str, Any]) -> str:
     return f"{row['cert_hash']}  {row['status']:<18}  {', '.join(roles)}"
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option(
     "--all", "everything", is_flag=True, help="Show everything since the deployment; keep the cursor."
 )

@@ -1,9 +1,10 @@
-"""`originproof participants enroll|suspend|reinstate|set-key`: the on-chain directory of participants."""
+"""`originproof participants enroll|suspend|reinstate|publish-key|set-key`: the on-chain directory."""
 
 from pathlib import Path
 
 import click
 
+from originproof import keys
 from originproof.cli.frame import Group, Report, Settings, pass_settings
 from originproof.cli.session import party, party_options, transaction
 from originproof.flows import participants as flow
@@ -77,6 +78,22 @@ def reinstate(settings: Settings, address: str, network: str | None, account: st
     with party(settings, network, account, None) as me:
         tx = flow.reinstate(me, address)
     return Report({"account": address, **transaction(tx)}, f"reinstated {address} in {tx.tx_hash}")
+
+
+@participants.command("publish-key")
+@party_options()
+@pass_settings
+def publish_key(
+    settings: Settings, network: str | None, account: str, passphrase_file: Path | None
+) -> Report:
+    """Put your workspace's encryption key on chain, for an account that has none yet (the customs
+    authority that deployed the contracts); `set-key` rotates a key that is already there."""
+    with party(settings, network, account, passphrase_file) as me:
+        tx = flow.publish_key(me)
+        key = keys.public_key(me.identity)
+    data = {"encryption_key": hex32(key), "published": tx is not None, **transaction(tx)}
+    text = f"encryption key {hex32(key)} " + ("published" if tx else "already on chain")
+    return Report(data, text)
 
 
 @participants.command("set-key")

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import click
 
-from originproof.cli.frame import Report, Settings, pass_settings
+from originproof.cli.frame import Command, Report, Settings, pass_settings
 from originproof.cli.session import cert_hash_argument, materialization, party, party_options, transaction
 from originproof.flows import revoke as flow
 from originproof.flows._common import hex32
 
 
-@click.command()
+@click.command(cls=Command)
 @cert_hash_argument()
 @click.option("--reason", required=True, metavar="TEXT", help="Why; its keccak256 goes on chain.")
 @party_options()

@@ -115,6 +115,25 @@ def retired_path(identity: Path, key: bytes) -> Path:
     return identity.with_name(f"{identity.name}.{key.hex()[:16]}.old")
 
 
+def publish_key(me: Party) -> TxResult | None:
+    """Put the workspace identity's key on chain for an account that has none yet (the deploying
+    customs, or one enrolled through `grantRole`); None when the chain already has exactly this key.
+
+    A different key already on chain is refused: replacing it is a rotation (`set_key`), which also
+    re-encrypts the stored parts.
+    """
+    key = keys.public_key(me.identity)
+    on_chain = me.client.encryption_key(me.address)
+    if on_chain == key:
+        return None
+    if on_chain != _ZERO:
+        raise ValidationError(
+            f"{me.address} already has the on-chain key {hex32(on_chain)}: "
+            "rotate it with `participants set-key`"
+        )
+    return me.client.set_encryption_key(me.account, key)
+
+
 def set_key(me: Party) -> Rotation:
     """Rotate the party's encryption key: chain, store and identity file (see the module docstring).
 
