@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 from ape import accounts, chain, project
-from ape.cli import ConnectedProviderCommand, account_option
+from ape.cli import ConnectedProviderCommand, account_option, verbosity_option
 
 from originproof import deployments
 
@@ -15,6 +15,8 @@ DEFAULT_RECORD = Path(".originproof") / "deployments.json"
 
 
 @click.command(cls=ConnectedProviderCommand)
+# ape logs every confirmed transaction at INFO; the addresses printed below are the answer.
+@verbosity_option(default="WARNING")
 @account_option(prompt=False)
 @click.option(
     "--record",
