@@ -32,6 +32,7 @@ from eth_account import Account
 from eth_utils import keccak
 from floor import Floor, Log, SlotWrite, Write, applies_eip7623, floor
 
+from originproof.chain.typed_data import AttestMessage, sign_with_key
 from originproof.deployments import deploy
 from originproof.enums import Agreement, Kind, Role, Status
 from originproof.errors import IntegrityError
@@ -46,15 +47,6 @@ DAY = 86_400
 BATCH_SIZES = (10, 100, 1_000)
 BATCH_LEAF_TYPES = ("bytes32", "uint8", "uint64", "uint64")
 WALLET_OWNERS = 3
-ATTEST_FIELDS = [
-    {"name": "certHash", "type": "bytes32"},
-    {"name": "kind", "type": "uint8"},
-    {"name": "evidenceHash", "type": "bytes32"},
-    {"name": "expiresAt", "type": "uint64"},
-    {"name": "attester", "type": "address"},
-    {"name": "nonce", "type": "uint256"},
-    {"name": "deadline", "type": "uint64"},
-]
 
 NEW_RECORD = SlotWrite("Certificates._records[cert_hash]", Write.NEW)
 UPDATED_RECORD = SlotWrite("Certificates._records[cert_hash]", Write.UPDATE)
@@ -324,20 +316,19 @@ def _attestations(scene: Scene, meter: Meter, project: Any) -> list[Row]:
         return attestations.attest(cert_hash, kind, evidence, 0, sender=producer)
 
     def attest_by_sig(attester: Any, keys: Sequence[bytes]) -> Any:
-        deadline = chain.pending_timestamp + 3_600
-        message = {
-            "certHash": cert_hash,
-            "kind": kind,
-            "evidenceHash": evidence,
-            "expiresAt": 0,
-            "attester": attester.address,
-            "nonce": attestations.nonces(attester),
-            "deadline": deadline,
-        }
-        signature = b"".join(_sign(key, message, attestations.address) for key in keys)
-        return attestations.attest_by_sig(
-            cert_hash, kind, evidence, 0, attester, deadline, signature, sender=scene.relayer
+        message = AttestMessage(
+            certHash=cert_hash,
+            kind=kind,
+            evidenceHash=evidence,
+            expiresAt=0,
+            attester=attester.address,
+            nonce=attestations.nonces(attester),
+            deadline=chain.pending_timestamp + 3_600,
         )
+        signature = b"".join(
+            sign_with_key(key, message, attestations.address, chain.chain_id) for key in keys
+        )
+        return attestations.attest_by_sig(*message.by_sig_args(signature), sender=scene.relayer)
 
     first = meter.row(
         "attest, attester's first (nonce 0 → 1)",
@@ -500,22 +491,6 @@ def _floor_table(rows: Sequence[Row]) -> str:
             f"| {logs} | {row.floor.logs:,} | {row.floor.total:,} |"
         )
     return "\n".join(lines)
-
-
-def _sign(key: bytes, message: dict[str, Any], verifying_contract: str) -> bytes:
-    """An `Attest` EIP-712 signature as a standard wallet makes it: 65 bytes (r, s, v)."""
-    signed = Account.sign_typed_data(
-        key,
-        domain_data={
-            "name": "originproof",
-            "version": "1",
-            "chainId": chain.chain_id,
-            "verifyingContract": verifying_contract,
-        },
-        message_types={"Attest": ATTEST_FIELDS},
-        message_data=message,
-    )
-    return bytes(signed.signature)
 
 
 def _one_year() -> tuple[int, int]:

@@ -9,7 +9,6 @@ Import the fixtures into a test module: `from cli_world import cli, cli_deployme
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,13 +113,6 @@ class Cli:
         if annex:
             shutil.copy(EXAMPLES / f"{name}.annex.json", target / f"{stem}.annex.json")
         return path
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (an RPC URL that is down, or a port for a node to start on)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fail_once(

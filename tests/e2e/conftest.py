@@ -2,7 +2,8 @@
 
 They build on `cli_world` (one home per party, the session's deployment with each party's age key on
 chain): customs gets its own key on chain too, parties may share one store as in the pilot, and
-certificates are made the way a producer makes them, with `originproof certify`.
+certificates are made the way a producer makes them, with `originproof certify`. The tests that need a
+real node get a standalone anvil of their own (`anvil_url`).
 """
 
 from collections.abc import Callable, Iterator
@@ -10,12 +11,24 @@ from pathlib import Path
 
 import pytest
 from cli_world import ACCOUNTS, EXAMPLES, NETWORK, Cli, cli, cli_deployment, identities  # noqa: F401
+from ports import free_port
 
-from originproof import keys
+from originproof import keys, node
 from originproof.chain import ChainClient
 from originproof.cli import main
 from originproof.store import Store
 from originproof.workspace import STORE_ENV, Workspace
+
+
+@pytest.fixture(scope="module")
+def anvil_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A standalone anvil (never on 8545 or 8645) with the test mnemonic, stopped after the module."""
+    home = tmp_path_factory.mktemp("anvil-node")
+    current, _ = node.start(home, port=free_port())
+    try:
+        yield str(current.url)
+    finally:
+        node.stop(home)
 
 
 @pytest.fixture

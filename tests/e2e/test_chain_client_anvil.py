@@ -4,9 +4,6 @@ The embedded chain reports reverts, receipts and calls its own way; here the sam
 JSON-RPC to anvil, deployed from the shipped ContractTypes.
 """
 
-import socket
-from collections.abc import Iterator
-
 import pytest
 from eth_utils import keccak
 
@@ -18,22 +15,6 @@ from originproof.errors import ChainError
 
 EVIDENCE = keccak(text="anvil evidence")
 FAR_DEADLINE = 2**40
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def anvil_url(tmp_path_factory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("client-node")
-    current, _ = node.start(home, port=free_port())
-    try:
-        yield str(current.url)
-    finally:
-        node.stop(home)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ an answer (ChainError), never "unverifiable".
 
 import contextlib
 import json
-import socket
 import statistics
 import threading
 import time
@@ -17,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 from eth_utils import keccak
+from ports import free_port
 from web3 import HTTPProvider, Web3
 
-from originproof import node
 from originproof.chain import ChainReader
 from originproof.chain.abi import contract_json
 from originproof.chain.records import AttestationRecord, BatchRecord, CertificateRecord
@@ -41,13 +40,6 @@ TREE = StandardMerkleTree.of(BATCH, LEAF_TYPES)
 UNREACHABLE = Deployment(
     31337, "0x00", 1, "0x" + "00" * 20, "0x" + "01" * 20, "0x" + "02" * 20, "0x" + "03" * 20
 )
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on (the OS's pick, closed again): a dead RPC URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def dead_url() -> str:
@@ -121,13 +113,8 @@ class Anvil:
 
 
 @pytest.fixture(scope="module")
-def anvil(tmp_path_factory) -> Iterator[Anvil]:
-    home = tmp_path_factory.mktemp("reader-node")
-    current, _ = node.start(home, port=free_port())
-    try:
-        yield Anvil(current.url)
-    finally:
-        node.stop(home)
+def anvil(anvil_url: str) -> Anvil:
+    return Anvil(anvil_url)
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@
 import sqlite3
 
 import pytest
-from cli_world import fail_once, free_port, pending_certificate
+from cli_world import fail_once, pending_certificate
 from eth_utils import keccak
+from ports import free_port
 from pyrage import decrypt
 
 from originproof import keys

@@ -5,8 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_world import free_port, pending_certificate
+from cli_world import pending_certificate
 from eth_utils import keccak
+from ports import free_port
 
 from originproof.cli.frame import ExitCode
 from originproof.enums import Kind, Status

@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cli_world import EXAMPLES, free_port
+from cli_world import EXAMPLES
+from ports import free_port
 
 from originproof import deployments, keys, node
 from originproof.chain import ChainClient

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 from originproof import node
 from originproof.cli import main
@@ -26,12 +27,6 @@ RECIPIENT = "0x1111111111111111111111111111111111111111"
 STORE_42_AND_LOG = "0x602a60005560006000a000"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def home(tmp_path: Path) -> Iterator[Path]:
     """A working directory whose node is stopped at the end whatever the test did."""
@@ -41,7 +36,7 @@ def home(tmp_path: Path) -> Iterator[Path]:
 
 @pytest.fixture
 def port() -> int:
-    return _free_port()
+    return free_port()
 
 
 def _cli(home: Path, *argv: str) -> int:
@@ -212,7 +207,7 @@ def test_connected__named_network__is_used_without_the_node(home):
 
 
 def test_connected__unreachable_network__chain_error(home):
-    choice = f"ethereum:local:http://127.0.0.1:{_free_port()}"
+    choice = f"ethereum:local:http://127.0.0.1:{free_port()}"
     with pytest.raises(ChainError, match=re.escape(f"network {choice}: ")), connected(home, choice):
         pass
 

@@ -4,10 +4,8 @@ custom network named by the node's RPC URL. Every step's outcome is asserted, no
 """
 
 import json
-import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,23 +16,6 @@ from originproof.deployments import CONTRACTS
 from originproof.pilot import scenario
 
 APE = str(Path(sys.executable).with_name("ape"))
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def anvil_url(tmp_path_factory) -> Iterator[str]:
-    """A standalone anvil (never on 8545 or 8645) with the test mnemonic, stopped after the module."""
-    home = tmp_path_factory.mktemp("pilot-node")
-    current, _ = node.start(home, port=_free_port())
-    try:
-        yield str(current.url)
-    finally:
-        node.stop(home)
 
 
 def _provider_settings(url: str) -> dict[str, object]:

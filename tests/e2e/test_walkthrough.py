@@ -1,22 +1,22 @@
 """The README's walkthrough (docs/walkthrough.sh), run for real on a persistent node of its own."""
 
 import os
-import socket
 import subprocess
 from pathlib import Path
+
+from ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_walkthrough__every_role_on_the_persistent_node__ends_valid_and_audited(tmp_path):
-    env = {**os.environ, "DEMO": str(tmp_path / "demo"), "PORT": str(_free_port())}
-    for variable in ("ORIGINPROOF_NETWORK", "ORIGINPROOF_DEPLOYMENTS", "ORIGINPROOF_STORE", "ORIGINPROOF_HOME"):
+    env = {**os.environ, "DEMO": str(tmp_path / "demo"), "PORT": str(free_port())}
+    for variable in (
+        "ORIGINPROOF_NETWORK",
+        "ORIGINPROOF_DEPLOYMENTS",
+        "ORIGINPROOF_STORE",
+        "ORIGINPROOF_HOME",
+    ):
         env.pop(variable, None)
     run = subprocess.run(
         ["bash", str(ROOT / "docs" / "walkthrough.sh")],

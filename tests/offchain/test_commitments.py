@@ -2,8 +2,6 @@
 
 import json
 import re
-import shutil
-import subprocess
 import unicodedata
 from dataclasses import FrozenInstanceError
 from decimal import Decimal
@@ -13,6 +11,7 @@ from typing import Any
 import commitment_samples as samples
 import commitment_vectors as vectors
 import eth_abi
+import oz
 import pytest
 import rfc8785
 from eth_utils import keccak as reference_keccak
@@ -55,17 +54,6 @@ documents = st.dictionaries(nfc_text, json_values, max_size=5)
 def counter_random(size: int) -> bytes:
     """Deterministic 'randomness' for tests that compare roots: bytes 0, 1, 2, …"""
     return bytes(i % 256 for i in range(size))
-
-
-def oz(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Roots and multiproofs from @openzeppelin/merkle-tree itself (node)."""
-    node = shutil.which("node")
-    assert node, "node is required: the README's setup installs it with npm"
-    script = ROOT / "tests" / "offchain" / "js" / "oz_trees.mjs"
-    result = subprocess.run(
-        [node, str(script)], input=json.dumps(cases), capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    return json.loads(result.stdout)
 
 
 def oz_case(opening: Opening, multi: list[int]) -> dict[str, Any]:
@@ -306,7 +294,7 @@ def test_commit__root__is_the_standard_tree_of_salt_path_and_value():
 def test_commit__root__equals_openzeppelin_for_a_certificate_and_its_annex():
     annex = commit(samples.annex())
     certificate = commit(samples.certificate(annex_root="0x" + annex.root.hex()))
-    expected = oz([oz_case(annex, [0, 5]), oz_case(certificate, [1, 2, 40])])
+    expected = oz.trees([oz_case(annex, [0, 5]), oz_case(certificate, [1, 2, 40])])
     assert expected[0]["root"] == "0x" + annex.root.hex()
     assert expected[1]["root"] == "0x" + certificate.root.hex()
 
@@ -465,7 +453,7 @@ def test_vectors__commitment__checks_out_against_independent_implementations():
         assert value == rfc8785.dumps(node)
     opening = Opening.from_bytes(json.dumps(vector["opening"]).encode())
     assert "0x" + opening.root.hex() == vector["root"]
-    (reference,) = oz([oz_case(opening, [])])
+    (reference,) = oz.trees([oz_case(opening, [])])
     assert reference["root"] == vector["root"]
 
 
@@ -479,7 +467,7 @@ def test_vectors__disclosure__verifies_and_matches_openzeppelin_multiproof():
     opening = Opening.from_bytes(json.dumps(commitment["opening"]).encode())
     assert disclose(opening, vector["pointers"], context=disclosure.context) == disclosure
     positions = [i for i, (_, pointer, _) in enumerate(opening._values) if pointer in disclosure.fields()]
-    (reference,) = oz([oz_case(opening, positions)])
+    (reference,) = oz.trees([oz_case(opening, positions)])
     assert reference["multiproof"]["leaves"] == vector["multiproof_leaves"]
     assert reference["multiproof"]["proof"] == vector["file"]["proof"]
     assert reference["multiproof"]["flags"] == vector["file"]["flags"]

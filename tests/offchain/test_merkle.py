@@ -1,10 +1,6 @@
 """The Python tree against `@openzeppelin/merkle-tree` itself, plus properties of proofs."""
 
-import json
-import shutil
-import subprocess
-from pathlib import Path
-
+import oz
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +14,6 @@ from originproof.merkle import (
     verify_multiproof,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 BATCH_TYPES = ["bytes32", "uint8", "uint64", "uint64"]
 FIELD_TYPES = ["bytes32", "string", "bytes"]
 
@@ -40,16 +35,6 @@ def _multi(n: int) -> list[int]:
     return sorted({0, n // 2, n - 1})
 
 
-def _oz(cases: list[dict]) -> list[dict]:
-    node = shutil.which("node")
-    assert node, "node is required: the README's setup installs it with npm"
-    script = ROOT / "tests" / "offchain" / "js" / "oz_trees.mjs"
-    result = subprocess.run(
-        [node, str(script)], input=json.dumps(cases), capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    return json.loads(result.stdout)
-
-
 def _python_values(types: list[str], values: list[list]) -> list[list]:
     def convert(kind: str, item):
         return bytes.fromhex(item[2:]) if kind.startswith("bytes") else item
@@ -63,7 +48,7 @@ def reference():
     for n in range(1, 34):
         for types, make in ((BATCH_TYPES, _batch_leaf), (FIELD_TYPES, _field_leaf)):
             cases.append({"types": types, "values": [make(i) for i in range(n)], "multi": _multi(n)})
-    return list(zip(cases, _oz(cases), strict=True))
+    return list(zip(cases, oz.trees(cases), strict=True))
 
 
 def test_tree__1_to_33_leaves__matches_openzeppelin(reference):

@@ -30,15 +30,7 @@ def _rebind(record: PartRecord, ciphertext: bytes, **changes: Any) -> dict[str, 
         "ciphertext": forged.ciphertext,
         "ciphertext_hash": forged.ciphertext_hash,
         "commitment_root": forged.commitment_root,
-        "binding": sealing.binding(
-            cert_hash=forged.cert_hash,
-            kind=forged.kind,
-            owner=forged.owner,
-            owner_key=forged.owner_key,
-            recipients=forged.recipients,
-            commitment_root=forged.commitment_root,
-            ciphertext_hash=forged.ciphertext_hash,
-        ),
+        "binding": sealing.record_binding(forged),
     }
 
 

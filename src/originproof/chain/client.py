@@ -17,7 +17,7 @@ from originproof.chain import typed_data
 from originproof.chain.abi import contract_type
 from originproof.chain.endpoint import Endpoint
 from originproof.chain.records import TxResult
-from originproof.chain.views import ChainViews, address_of, hash32
+from originproof.chain.views import ChainViews, address_of, batch_member_args, hash32
 from originproof.deployments import Deployment
 from originproof.enums import Kind, Status
 from originproof.errors import ChainError, ValidationError
@@ -190,17 +190,8 @@ class ChainClient(ChainViews):
         proof: Sequence[bytes],
     ) -> TxResult:
         """Give a batch member its own record (anyone may, with the member's proof)."""
-        return self._transact(
-            "materialize",
-            self.certificates.materialize,
-            sender,
-            hash32(root, "root"),
-            hash32(cert_hash, "cert_hash"),
-            agreement,
-            blanket_from,
-            blanket_to,
-            list(proof),
-        )
+        args = batch_member_args(root, cert_hash, agreement, blanket_from, blanket_to, proof)
+        return self._transact("materialize", self.certificates.materialize, sender, *args)
 
     def revoke(self, sender: Any, cert_hash: bytes, reason: bytes) -> TxResult:
         return self._transact(

@@ -34,6 +34,20 @@ def hash32(value: bytes, field: str) -> bytes:
     return value
 
 
+def batch_member_args(
+    root: bytes, cert_hash: bytes, agreement: int, blanket_from: int, blanket_to: int, proof: Sequence[bytes]
+) -> tuple[Any, ...]:
+    """A batch member as `status_in_batch` and `materialize` both take it, its hashes checked."""
+    return (
+        hash32(root, "root"),
+        hash32(cert_hash, "cert_hash"),
+        agreement,
+        blanket_from,
+        blanket_to,
+        list(proof),
+    )
+
+
 def address_of(account: Any) -> str:
     """The address of an ape account, or the address string itself."""
     return str(getattr(account, "address", account))
@@ -88,18 +102,8 @@ class ChainViews(ABC):
 
         Invalid terms revert, which is an answer: ChainError with the contract's reason.
         """
-        return Status(
-            self._call(
-                "Certificates",
-                "status_in_batch",
-                hash32(root, "root"),
-                hash32(cert_hash, "cert_hash"),
-                agreement,
-                blanket_from,
-                blanket_to,
-                list(proof),
-            )
-        )
+        args = batch_member_args(root, cert_hash, agreement, blanket_from, blanket_to, proof)
+        return Status(self._call("Certificates", "status_in_batch", *args))
 
     def roles_of(self, account: Any) -> frozenset[str]:
         """The role names (as in `enums.Role`: "CUSTOMS", "PRODUCER", …) of an active participant; empty
@@ -146,29 +150,40 @@ class ChainViews(ABC):
         to_block: int | None = None,
         page: int = DEFAULT_PAGE,
     ) -> list[AttestationEvent]:
-        """Every attestation of the certificate, from its `Attested` logs, in chain order.
-
-        Blocks from `from_block` (default: the deployment's block) to `to_block` (default: the
-        latest) are read `page` blocks at a time, so an RPC's block-range limit is respected.
-        """
+        """Every attestation of the certificate, from its `Attested` logs, in chain order, paged like
+        `events`."""
         hash32(cert_hash, "cert_hash")
-        start = self.deployment.block if from_block is None else from_block
-
-        def read(endpoint: Endpoint) -> list[AttestationEvent]:
-            stop = endpoint.block_number() if to_block is None else to_block
-            found = [
-                logs.decode_event(log, self.deployment)
-                for first, last in logs.block_ranges(start, stop, page)
-                for log in endpoint.logs(logs.attested_filter(self.deployment, cert_hash, first, last))
-            ]
-            return [logs.attestation_event(event) for event in logs.in_chain_order(found)]
-
-        return self._run(read)
+        found = self._logs(
+            lambda first, last: logs.attested_filter(self.deployment, cert_hash, first, last),
+            from_block,
+            to_block,
+            page,
+        )
+        return [logs.attestation_event(event) for event in found]
 
     def events(
         self, from_block: int | None = None, to_block: int | None = None, page: int = DEFAULT_PAGE
     ) -> list[ChainEvent]:
-        """Every event of the deployment's three contracts in chain order, paged like `attestations_of`."""
+        """Every event of the deployment's three contracts in chain order.
+
+        Blocks from `from_block` (default: the deployment's block) to `to_block` (default: the
+        latest) are read `page` blocks at a time, so an RPC's block-range limit is respected.
+        """
+        return self._logs(
+            lambda first, last: logs.deployment_filter(self.deployment, first, last),
+            from_block,
+            to_block,
+            page,
+        )
+
+    def _logs(
+        self,
+        params: Callable[[int, int], dict[str, Any]],
+        from_block: int | None,
+        to_block: int | None,
+        page: int,
+    ) -> list[ChainEvent]:
+        """The logs `params(first, last)` selects in each page of blocks, decoded, in chain order."""
         start = self.deployment.block if from_block is None else from_block
 
         def read(endpoint: Endpoint) -> list[ChainEvent]:
@@ -176,7 +191,7 @@ class ChainViews(ABC):
             found = [
                 logs.decode_event(log, self.deployment)
                 for first, last in logs.block_ranges(start, stop, page)
-                for log in endpoint.logs(logs.deployment_filter(self.deployment, first, last))
+                for log in endpoint.logs(params(first, last))
             ]
             return logs.in_chain_order(found)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from eth_utils import keccak
 from pyrage import x25519
 
 from originproof import deployments, keys
@@ -29,6 +30,14 @@ def parse_hash(text: str, what: str) -> bytes:
     if not _HASH.fullmatch(text.strip()):
         raise ValidationError(f"{what} {text!r} is not a 32-byte hash (0x and 64 hex digits)")
     return bytes.fromhex(text.strip()[2:])
+
+
+def text_hash(text: str, what: str) -> bytes:
+    """What goes on chain for a text a user typed: keccak256 of it (UTF-8, trimmed), which must not be
+    empty; ValidationError naming `what` otherwise."""
+    if not text.strip():
+        raise ValidationError(f"{what} must not be empty")
+    return keccak(text=text.strip())
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,10 @@ second one, and records the claim in the store at the time its block was mined.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from eth_utils import keccak
-
 from originproof.chain import TxResult
 from originproof.enums import Kind, Status
 from originproof.errors import ValidationError
-from originproof.flows._common import Party, attest_once, hex32, status_on_chain
+from originproof.flows._common import Party, attest_once, hex32, status_on_chain, text_hash
 from originproof.store.retention import RETENTION_YEARS, years_after
 
 CLAIMABLE = (Status.ACTIVE, Status.AFFIRMED)
@@ -24,11 +22,7 @@ NO_ENTRY = bytes(32)
 
 def entry_evidence(entry: str | None) -> bytes:
     """CLAIM_FILED's evidence: keccak256 of the entry number (UTF-8, trimmed), or zero without one."""
-    if entry is None:
-        return NO_ENTRY
-    if not entry.strip():
-        raise ValidationError("entry number must not be empty")
-    return keccak(text=entry.strip())
+    return NO_ENTRY if entry is None else text_hash(entry, "entry number")
 
 
 @dataclass(frozen=True)

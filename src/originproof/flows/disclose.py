@@ -15,12 +15,13 @@ from pathlib import Path
 from pyrage import x25519
 
 from originproof import keys
+from originproof.chain import CertificateRecord
 from originproof.chain.views import ChainViews
 from originproof.commitments import ChainContext, Disclosure, Opening, disclose
 from originproof.enums import Agreement, Status
 from originproof.errors import IntegrityError, ValidationError
 from originproof.flows._common import hex32
-from originproof.store import PartKind, Store
+from originproof.store import PartKind, RegistrationRecord, Store
 
 ANNEX_ROOT = "/annex_root"
 FILE_MODE = 0o644
@@ -80,36 +81,29 @@ def stored_opening(store: Store, identity: x25519.Identity, cert_hash: bytes, ki
 
 def chain_context(store: Store, views: ChainViews, cert_hash: bytes) -> ChainContext:
     """The certificate as the chain records it; an untouched batch member's from its stored registration."""
-    deployment = views.deployment
     record = views.certificate(cert_hash)
-    if record.status is not Status.NONE:
-        return ChainContext(
-            cert_hash=cert_hash,
-            agreement=Agreement(record.agreement),
-            blanket_from=record.blanket_from,
-            blanket_to=record.blanket_to,
-            certifier=record.certifier,
-            chain_id=deployment.chain_id,
-            contract=deployment.certificates,
-        )
-    registration = store.registrations.get(cert_hash)
-    if (
-        registration is None
-        or registration.batch is None
-        or int(views.batch(registration.batch.root).certifier, 16) == 0
-    ):
-        raise ValidationError(
-            f"certificate {hex32(cert_hash)} is not registered on chain: there is nothing to disclose yet"
-        )
+    terms: CertificateRecord | RegistrationRecord = record
+    batch = None
+    if record.status is Status.NONE:
+        registration = store.registrations.get(cert_hash)
+        if (
+            registration is None
+            or registration.batch is None
+            or int(views.batch(registration.batch.root).certifier, 16) == 0
+        ):
+            raise ValidationError(
+                f"certificate {hex32(cert_hash)} is not registered on chain: there is nothing to disclose yet"
+            )
+        terms, batch = registration, registration.batch
     return ChainContext(
         cert_hash=cert_hash,
-        agreement=registration.agreement,
-        blanket_from=registration.blanket_from,
-        blanket_to=registration.blanket_to,
-        certifier=registration.certifier,
-        chain_id=deployment.chain_id,
-        contract=deployment.certificates,
-        batch=registration.batch,
+        agreement=Agreement(terms.agreement),
+        blanket_from=terms.blanket_from,
+        blanket_to=terms.blanket_to,
+        certifier=terms.certifier,
+        chain_id=views.deployment.chain_id,
+        contract=views.deployment.certificates,
+        batch=batch,
     )
 
 

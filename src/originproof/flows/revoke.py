@@ -2,21 +2,17 @@
 
 from dataclasses import dataclass
 
-from eth_utils import keccak
-
 from originproof.chain import TxResult
 from originproof.enums import Status
 from originproof.errors import ValidationError
-from originproof.flows._common import Party, hex32, status_on_chain
+from originproof.flows._common import Party, hex32, status_on_chain, text_hash
 
 FINAL = (Status.SUPERSEDED, Status.REVOKED)
 
 
 def reason_hash(reason: str) -> bytes:
     """The on-chain reason: keccak256 of the reason's text (UTF-8, trimmed), which must not be empty."""
-    if not reason.strip():
-        raise ValidationError("revocation reason must not be empty")
-    return keccak(text=reason.strip())
+    return text_hash(reason, "revocation reason")
 
 
 @dataclass(frozen=True)

@@ -141,18 +141,7 @@ def _check_hashes(record: PartRecord) -> list[Finding]:
                 f"the record says 0x{record.ciphertext_hash.hex()}",
             )
         )
-    if (
-        sealing.binding(
-            cert_hash=record.cert_hash,
-            kind=record.kind,
-            owner=record.owner,
-            owner_key=record.owner_key,
-            recipients=record.recipients,
-            commitment_root=record.commitment_root,
-            ciphertext_hash=record.ciphertext_hash,
-        )
-        != record.binding
-    ):
+    if sealing.record_binding(record) != record.binding:
         findings.append(
             Finding(
                 record.id,

@@ -13,6 +13,7 @@ from pyrage import x25519
 from originproof import keys
 from originproof._internal.keccak import keccak
 from originproof.errors import DecryptionError
+from originproof.store.records import PartRecord
 
 BINDING_TAG = b"originproof/part-binding/1"
 
@@ -78,4 +79,17 @@ def binding(
                 *sorted(recipients),
             ]
         )
+    )
+
+
+def record_binding(record: PartRecord) -> bytes:
+    """The binding a stored record's own columns compute to: what its `binding` must equal."""
+    return binding(
+        cert_hash=record.cert_hash,
+        kind=record.kind,
+        owner=record.owner,
+        owner_key=record.owner_key,
+        recipients=record.recipients,
+        commitment_root=record.commitment_root,
+        ciphertext_hash=record.ciphertext_hash,
     )
