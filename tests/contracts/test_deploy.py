@@ -56,7 +56,7 @@ def test_find__no_record_file__says_to_deploy(tmp_path):
 def test_find__corrupt_record_file__names_the_file(tmp_path):
     path = tmp_path / "deployments.json"
     path.write_text("{not json")
-    with pytest.raises(ChainError, match="deployments.json: not valid JSON"):
+    with pytest.raises(ChainError, match=r"deployments\.json: not valid JSON"):
         deployments.find(path, 1, "0x00")
 
 
