@@ -6,9 +6,10 @@ Issue 5's targets, measured through the library calls the CLI makes (`flows.cert
 validate the files, commit, encrypt, store, register; `flows.verify` over a `ChainReader`). It starts
 its own anvil (the native binary `originproof node` runs) on a free loopback port, deploys the three
 contracts, enrolls an exporter and the producer owning the annexes, then certifies certificate files
-written for the run: `--batches` batches of `--batch` certificates, each registered as one root, and
-`--singles` certificates registered one transaction each. Each run is then repeated with a timer
-around every phase (validation, commitments, encryption, SQL, chain) to show where the time goes.
+written for the run: `--batches` batches of `--batch` certificates, each registered as one root,
+`--singles` certificates registered one transaction each, single certificates, and a few runs of the
+`originproof certify FILE` command itself. One more batch and one-by-one run go with a timer around
+every phase (validation, commitments, encryption, store, chain) to show where the time goes.
 Verification is timed on a warm connection; the pilot runs as `ape run pilot` on the embedded chain.
 
 Every figure comes with the process's CPU time and the 1-minute load average: the machine has 2
@@ -17,21 +18,20 @@ only. Rates are the best run's; the load is recorded, never corrected for.
 """
 
 import argparse
+import gc
 import json
 import os
-import platform
-import sqlite3
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -41,27 +41,33 @@ sys.path.insert(0, str(ROOT / "tests" / "offchain"))
 import commitment_samples as samples  # noqa: E402
 from ape import accounts, chain, networks  # noqa: E402
 from ape.logging import logger  # noqa: E402
+from machine import describe, load, table  # noqa: E402
+from web3 import HTTPProvider  # noqa: E402
 
 from originproof import deployments, keys, node  # noqa: E402
 from originproof._internal.keccak import keccak  # noqa: E402
 from originproof.chain import ChainClient, ChainReader  # noqa: E402
 from originproof.commitments import Opening  # noqa: E402
 from originproof.enums import Role  # noqa: E402
-from originproof.errors import IntegrityError  # noqa: E402
+from originproof.errors import ChainError, IntegrityError  # noqa: E402
 from originproof.flows import certify as certify_flow  # noqa: E402
 from originproof.flows import verify as verify_flow  # noqa: E402
 from originproof.flows._common import Party  # noqa: E402
 from originproof.flows.disclose import disclose_stored  # noqa: E402
+from originproof.merkle import StandardMerkleTree  # noqa: E402
 from originproof.store import PartKind, Store, sealing  # noqa: E402
 from originproof.store.registrations import Registrations  # noqa: E402
 from originproof.workspace import Workspace  # noqa: E402
 
 REGENERATE = "python bench/e2e.py --out bench/e2e.md"
 APE = str(Path(sys.executable).with_name("ape"))
+ORIGINPROOF = str(Path(sys.executable).with_name("originproof"))
 
 GOODS = 5
 MATERIALS = 20
 ANNEX_OWNER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+CUSTOMS, EXPORTER, PRODUCER = 0, 1, 2
+"""Test account indexes: the deployer, the workload's certifier and its annexes' owner."""
 USED_ON = date(2025, 6, 1)
 """The day verified certificates are used: inside the workload's 2025 blanket period."""
 
@@ -95,11 +101,6 @@ VERSIONED = (
 )
 WARM_UP = 5
 """Verifications run before timing, so the connection and the reader's chain check are warm."""
-
-
-def load() -> float:
-    """The 1-minute load average: how busy the shared machine was around a figure."""
-    return os.getloadavg()[0]
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ def anvil(port: int, log: Path) -> Iterator[str]:
         deadline = time.monotonic() + 30
         while not _answers(url):
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"anvil did not start on {url}: {log.read_text()[-2_000:]}")
+                raise ChainError(f"anvil did not start on {url}: {log.read_text()[-2_000:]}")
             time.sleep(0.1)
         yield url
     finally:
@@ -153,15 +154,13 @@ def anvil(port: int, log: Path) -> Iterator[str]:
 def _answers(url: str) -> bool:
     try:
         node.rpc(url, "eth_chainId", timeout=1.0)
-    except Exception:
+    except ChainError:
         return False
     return True
 
 
 def free_port() -> int:
     """A loopback port nothing listens on now, chosen by the kernel."""
-    import socket
-
     with socket.socket() as probe:
         probe.bind((node.HOST, 0))
         return int(probe.getsockname()[1])
@@ -200,7 +199,7 @@ class World:
 
 def build_world(url: str, directory: Path) -> World:
     """Deploy, enroll the exporter and the annexes' owner (the producer) with age keys, open the store."""
-    customs, exporter, producer = accounts.test_accounts[:3]
+    customs, exporter, producer = (accounts.test_accounts[index] for index in (CUSTOMS, EXPORTER, PRODUCER))
     if (exporter.address, producer.address) != (samples.CERTIFIER, ANNEX_OWNER):
         raise IntegrityError("the workload's certifier and annex owner are not test accounts 1 and 2")
     deployment = deployments.deploy(None, chain, customs)
@@ -221,7 +220,12 @@ def build_world(url: str, directory: Path) -> World:
 
 
 def certify_files(world: World, paths: Sequence[Path], *, batch: bool) -> Run:
-    """Read, validate and certify `paths` in one `certify` call, as `originproof certify` does."""
+    """Read, validate and certify `paths` in one `certify` call, as `originproof certify` does.
+
+    Each run starts from a collected heap, as a fresh `originproof certify` process does: otherwise
+    the cyclic collector's work left over from one run (writing files, the previous run) lands in the next.
+    """
+    gc.collect()
     wall, cpu = time.perf_counter(), time.process_time()
     outcomes = certify_flow.certify(world.party, certify_flow.read_submissions(paths), batch=batch)
     run = Run(len(paths), time.perf_counter() - wall, time.process_time() - cpu, load())
@@ -232,15 +236,42 @@ def certify_files(world: World, paths: Sequence[Path], *, batch: bool) -> Run:
     return run
 
 
+def certify_by_cli(world: World, path: Path) -> Run:
+    """`originproof certify FILE` in a process of its own, as a user types it, against the same node."""
+    command = [ORIGINPROOF, "--home", str(world.party.workspace.home), "--json", "certify", str(path)]
+    # The party's home alone, whatever store, identity or network the environment names.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("ORIGINPROOF_")}
+    wall, cpu = time.perf_counter(), _children_cpu()
+    done = subprocess.run(
+        [*command, "--network", world.url, "--account", f"TEST::{EXPORTER}"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    run = Run(1, time.perf_counter() - wall, _children_cpu() - cpu, load())
+    if done.returncode != 0 or json.loads(done.stdout)[0]["registered"] != "now":
+        raise IntegrityError(f"originproof certify failed ({done.returncode}): {done.stderr[-2_000:]}")
+    return run
+
+
+def _children_cpu() -> float:
+    times = os.times()
+    return times.children_user + times.children_system
+
+
 class Stopwatch:
     """Exclusive time per phase: functions wrapped with a timer, each call's inner timed calls left out.
 
     Wrapping costs about a microsecond a call, a few calls per certificate: the phase runs are timed
-    apart from the rate runs, and their total is reported beside them.
+    apart from the rate runs, and their total is reported beside them. JSON-RPC requests are also
+    counted by method.
     """
 
     def __init__(self) -> None:
         self.spent: dict[str, float] = defaultdict(float)
+        self.requests: Counter[str] = Counter()
         self._inner: list[float] = []
 
     def timed(self, phase: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -257,6 +288,19 @@ class Stopwatch:
 
         return timed_call
 
+    def counted(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        """`HTTPProvider._make_request(method, data)`, counting each method.
+
+        The private method, not `make_request`: web3 binds a provider's `make_request` into its
+        middleware when it first connects, so wrapping that one now would miss most requests.
+        """
+
+        def counted_request(provider: Any, method: str, data: bytes) -> Any:
+            self.requests[method] += 1
+            return function(provider, method, data)
+
+        return counted_request
+
     @contextmanager
     def around(self, phases: Sequence[tuple[str, Sequence[tuple[Any, str]]]]) -> Iterator[None]:
         """Wrap each (owner, attribute) of each phase while the block runs; restore them after."""
@@ -265,7 +309,8 @@ class Stopwatch:
             for owner, name in targets:
                 original = getattr(owner, name)
                 originals.append((owner, name, original))
-                setattr(owner, name, self.timed(phase, _TREE_BUILT.get((owner, name), original)))
+                wrapped = self.timed(phase, original)
+                setattr(owner, name, self.counted(wrapped) if owner is HTTPProvider else wrapped)
         try:
             yield
         finally:
@@ -273,42 +318,54 @@ class Stopwatch:
                 setattr(owner, name, original)
 
 
-_COMMIT = certify_flow.commit
-
-
-def _commit_with_tree(document: dict[str, Any]) -> Opening:
-    # An opening builds its tree when its root is first read, which certify does later, elsewhere:
-    # the commitment phase includes it.
-    committed = _COMMIT(document)
-    committed.root  # noqa: B018
-    return committed
-
-
-_TREE_BUILT: dict[tuple[Any, str], Callable[..., Any]] = {(certify_flow, "commit"): _commit_with_tree}
-
+RPC = "chain: JSON-RPC round trips to anvil (its work included)"
 PHASES: list[tuple[str, Sequence[tuple[Any, str]]]] = [
-    ("validation: read, parse and check both files (pydantic)", [(certify_flow, "load_certificate"), (certify_flow, "load_annex")]),
+    (
+        "validation: read, parse and check both files (pydantic)",
+        [(certify_flow, "load_certificate"), (certify_flow, "load_annex")],
+    ),
     ("validation: committed form (`model_dump`)", [(certify_flow, "committed_form")]),
     ("validation: input digest (JCS, keccak256)", [(certify_flow, "_digest")]),
-    ("commitments: annex, then certificate (salts, leaves, tree)", [(certify_flow, "commit")]),
-    ("commitments: batch tree and proofs", [(certify_flow, "_batch_memberships")]),
+    ("commitments: canonical copies and salts", [(certify_flow, "commit")]),
+    ("commitments: merkle trees (leaf hashes, inner nodes)", [(StandardMerkleTree, "__init__")]),
+    ("commitments: batch proofs", [(certify_flow, "_batch_memberships")]),
     ("encryption: serialize both openings", [(Opening, "to_bytes")]),
     ("encryption: age, both parts", [(sealing, "encrypt")]),
-    ("encryption: ciphertext hash and binding (keccak256)", [(sealing, "ciphertext_hash"), (sealing, "binding")]),
+    (
+        "encryption: ciphertext hash and binding (keccak256)",
+        [(sealing, "ciphertext_hash"), (sealing, "binding")],
+    ),
     ("store: `put_many` checks, SQL inserts and commit", [(Store, "put_many")]),
-    ("store: registrations read and marked", [(Registrations, "by_digest"), (Registrations, "batch_members"), (Registrations, "mark_registered")]),
-    ("chain: reads (roles, keys, records)", [(ChainClient, "roles_of"), (ChainClient, "encryption_key"), (ChainClient, "certificate"), (ChainClient, "batch")]),
-    ("chain: register transactions (send, mine, receipt)", [(ChainClient, "register"), (ChainClient, "register_batch")]),
-]  # fmt: skip
+    (
+        "store: registrations read and marked",
+        [(Registrations, "by_digest"), (Registrations, "batch_members"), (Registrations, "mark_registered")],
+    ),
+    (
+        "chain: client and ape around reads (roles, keys, records)",
+        [
+            (ChainClient, "roles_of"),
+            (ChainClient, "encryption_key"),
+            (ChainClient, "certificate"),
+            (ChainClient, "batch"),
+        ],
+    ),
+    (
+        "chain: client and ape around `register` transactions",
+        [(ChainClient, "register"), (ChainClient, "register_batch")],
+    ),
+    (RPC, [(HTTPProvider, "_make_request")]),
+]
 OTHER = "everything else (the flow's own loops and records)"
 
 
 @dataclass(frozen=True)
 class Breakdown:
-    """One certify run timed phase by phase: exclusive seconds per phase, and the run itself."""
+    """One certify run timed phase by phase: exclusive seconds per phase, the JSON-RPC requests made
+    by method, and the run itself."""
 
     run: Run
     spent: dict[str, float]
+    requests: Counter[str]
 
     def rows(self) -> list[tuple[str, float]]:
         """(phase, seconds) in `PHASES` order, then everything the phases leave out."""
@@ -322,7 +379,7 @@ def broken_down(world: World, count: int, *, batch: bool) -> Breakdown:
     stopwatch = Stopwatch()
     with stopwatch.around(PHASES):
         run = certify_files(world, paths, batch=batch)
-    return Breakdown(run, dict(stopwatch.spent))
+    return Breakdown(run, dict(stopwatch.spent), stopwatch.requests)
 
 
 # Verifying
@@ -342,16 +399,20 @@ class Latency:
 
     @property
     def p90(self) -> float:
-        return statistics.quantiles(self.calls, n=10)[-1] if len(self.calls) > 1 else self.calls[0]
+        return (
+            statistics.quantiles(self.calls, n=10, method="inclusive")[-1]
+            if len(self.calls) > 1
+            else self.calls[0]
+        )
 
 
-def verify_latency(reader: ChainReader, name: str, data: bytes, calls: int, **context: Any) -> Latency:
+def verify_latency(reader: ChainReader, name: str, data: bytes, calls: int) -> Latency:
     """`read_evidence` then `verify`, as `originproof verify FILE` does; VALID every time or an error."""
 
     def once() -> float:
         started = time.perf_counter()
         evidence = verify_flow.read_evidence(data, name)
-        result = verify_flow.verify(evidence, reader, on=USED_ON, **context)
+        result = verify_flow.verify(evidence, reader, on=USED_ON)
         seconds = time.perf_counter() - started
         if result.verdict is not verify_flow.Verdict.VALID:
             raise IntegrityError(f"verify {name}: {result.verdict} {[c.to_json() for c in result.checks]}")
@@ -371,11 +432,14 @@ def measure_verification(world: World, single: bytes, member: bytes, calls: int)
     opening = store.read(part.id, identity)
     disclosed = disclose_stored(store, identity, reader, single, DISCLOSED).certificate.to_bytes()
     in_batch = disclose_stored(store, identity, reader, member, DISCLOSED).certificate.to_bytes()
+    nodes = len(Opening.from_bytes(opening).salts)
     return [
-        verify_latency(reader, "opening (all 56 fields)", opening, calls),
+        verify_latency(reader, f"opening (all {nodes} nodes)", opening, calls),
         verify_latency(reader, f"disclosure ({len(DISCLOSED)} fields)", disclosed, calls),
-        verify_latency(reader, f"disclosure ({len(DISCLOSED)} fields) of an untouched batch member", in_batch, calls),
-    ]  # fmt: skip
+        verify_latency(
+            reader, f"disclosure ({len(DISCLOSED)} fields) of an untouched batch member", in_batch, calls
+        ),
+    ]
 
 
 # The pilot
@@ -439,6 +503,7 @@ class Report:
     batches: list[Run] = field(default_factory=list)
     singles: list[Run] = field(default_factory=list)
     alone: list[Run] = field(default_factory=list)
+    processes: list[Run] = field(default_factory=list)
     batch_phases: Breakdown | None = None
     single_phases: Breakdown | None = None
     verification: list[Latency] = field(default_factory=list)
@@ -469,6 +534,7 @@ def measure_chain(report: Report, directory: Path) -> None:
             ]
             report.single_phases = broken_down(world, args.singles, batch=False)
             report.alone = [certify_files(world, world.files(1), batch=False) for _ in range(args.alone)]
+            report.processes = [certify_by_cli(world, path) for path in world.files(args.processes)]
             registered = list(world.store.registrations.all())
             alone = next(record.cert_hash for record in registered if record.batch is None)
             member = next(record.cert_hash for record in registered if record.batch is not None)
@@ -500,7 +566,7 @@ def render(report: Report) -> str:
         "",
         "## Machine and versions",
         "",
-        *_table(("", ""), [*_machine(), *report.versions]),
+        *table(("", ""), [*describe(VERSIONED), *report.versions]),
         "",
         "## Workload",
         "",
@@ -517,22 +583,35 @@ def render(report: Report) -> str:
         "",
         "## Targets",
         "",
-        *_table(("target", "measured", "by CPU time", "load", "met"), _targets(report)),
+        *table(("target", "measured", "by CPU time", "load", "met"), _targets(report)),
         "",
         "## Certify",
         "",
-        f"Each row is one `certify` call on new files (reading and validating them included), the "
-        f"store growing run after run. Batches of {args.batch:,}: {_runs(report.batches)}. One by one, "
-        f"{args.singles} certificates a call: {_runs(report.singles)}. One certificate a call, as "
-        f"`originproof certify FILE` runs less the process start: {_runs(report.alone)}.",
+        "Each call is one `read_submissions` and one `certify` on new files, timed from reading the "
+        "files to the last registration marked in the store; the store grows call after call. Before "
+        "each call the garbage collector runs, as a new `originproof certify` process starts clean. "
+        "*One a call* is what `originproof certify FILE` does for its one file, less the process; "
+        "the last row runs that command, each in a new process (its CPU time is the child's).",
+        "",
+        *table(
+            ("registered", "certificates a call", "calls", "best /s", "median /s", "best by CPU /s", "load"),
+            [
+                _runs("as a batch (`--batch`)", args.batch, report.batches),
+                _runs("one by one", args.singles, report.singles),
+                _runs("one by one, one a call", 1, report.alone),
+                _runs("one by one, one `originproof certify FILE` process a call", 1, report.processes),
+            ],
+        ),
         "",
         "### Where the time goes",
         "",
         "One more run of each kind with a timer around every phase (exclusive time: a phase's inner "
-        "phases are counted apart). The timers' own cost is in *everything else*, and the timed run's "
-        "total is given beside the best untimed one.",
+        "phases are counted apart). The timers' own cost is in *everything else*: compare the timed "
+        "run's total with the certify table above.",
         "",
         *_phases(report),
+        "",
+        *_requests(report),
         "",
         "## Verify",
         "",
@@ -541,7 +620,7 @@ def render(report: Report) -> str:
         f"blanket period on {USED_ON}, the four-year rule and the attestations' logs, over one "
         f"`ChainReader` kept open (warm: {WARM_UP} calls first). {args.verify_calls} calls each.",
         "",
-        *_table(
+        *table(
             ("evidence", "p50 ms", "p90 ms", "max ms", "load"),
             [
                 (
@@ -598,14 +677,14 @@ def _targets(report: Report) -> list[tuple[str, str, str, str, str]]:
             )
         )
     if report.pilots:
-        best = min(report.pilots, key=lambda pilot: pilot.wall)
+        fastest = min(report.pilots, key=lambda pilot: pilot.wall)
         rows.append(
             (
                 f"pilot on the embedded chain < {TARGET_PILOT_SECONDS} s",
-                f"{best.wall:.1f} s (`ape run pilot`, best of {len(report.pilots)})",
+                f"{fastest.wall:.1f} s (`ape run pilot`, best of {len(report.pilots)})",
                 "—",
-                f"{best.load:.2f}",
-                _met(best.wall < TARGET_PILOT_SECONDS and best.passed),
+                f"{fastest.load:.2f}",
+                _met(fastest.wall < TARGET_PILOT_SECONDS and fastest.passed),
             )
         )
     return rows
@@ -615,11 +694,25 @@ def _met(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def _runs(runs: Sequence[Run]) -> str:
+def _runs(kind: str, size: int, runs: Sequence[Run]) -> tuple[str, ...]:
+    """A row of the certify table: the best and median call, and the best call's CPU rate and load."""
     if not runs:
-        return "not run"
-    rates = ", ".join(f"{run.rate:,.1f}/s (CPU {run.cpu_rate:,.1f}/s, load {run.load:.2f})" for run in runs)
-    return f"{rates}; median {statistics.median(run.rate for run in runs):,.1f}/s"
+        return (kind, f"{size:,}", "0", "—", "—", "—", "—")
+    best = max(runs, key=lambda run: run.rate)
+    median = statistics.median(run.rate for run in runs)
+    return (
+        kind,
+        f"{size:,}",
+        str(len(runs)),
+        _rate(best.rate),
+        _rate(median),
+        _rate(best.cpu_rate),
+        f"{best.load:.2f}",
+    )
+
+
+def _rate(per_second: float) -> str:
+    return f"{per_second:,.1f}" if per_second >= 10 else f"{per_second:.2f}"
 
 
 def _phases(report: Report) -> list[str]:
@@ -648,7 +741,25 @@ def _phases(report: Report) -> list[str]:
             "100%",
         ]
     rows.append(total)
-    return _table(header, rows)
+    return table(header, rows)
+
+
+def _requests(report: Report) -> list[str]:
+    """The JSON-RPC requests of each timed run, by method: per batch, and per certificate one by one."""
+    lines = []
+    for breakdown, per in ((report.batch_phases, "batch"), (report.single_phases, "certificate")):
+        if breakdown is None:
+            continue
+        units = 1 if per == "batch" else breakdown.run.count
+        made = ", ".join(
+            f"`{method}` {calls / units:,.4g}" for method, calls in breakdown.requests.most_common()
+        )
+        lines.append(
+            f"- JSON-RPC requests per {per}"
+            + (f" of {breakdown.run.count:,}" if per == "batch" else " registered alone")
+            + f": {breakdown.requests.total() / units:,.4g} ({made or 'none'})."
+        )
+    return lines
 
 
 def _pilot(report: Report) -> list[str]:
@@ -674,47 +785,21 @@ def _pilot(report: Report) -> list[str]:
         "the rest is starting Python, ape and its plugins, connecting and writing the report; "
         "*sending* is the scenario's time in transactions.",
         "",
-        *_table(
-            ("run", "wall s", "scenario s", "start-up s", "sending s", "steps", "transactions", "passed", "load"),
+        *table(
+            (
+                "run",
+                "wall s",
+                "scenario s",
+                "start-up s",
+                "sending s",
+                "steps",
+                "transactions",
+                "passed",
+                "load",
+            ),
             rows,
         ),
     ]
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
-
-
-def _machine() -> list[tuple[str, str]]:
-    rows = [
-        ("CPU", f"{_proc_field('/proc/cpuinfo', 'model name') or platform.processor()}, nproc {os.cpu_count()}"),
-        ("memory", _memory()),
-        ("system", platform.platform()),
-        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("SQLite", sqlite3.sqlite_version),
-    ]  # fmt: skip
-    for name in VERSIONED:
-        try:
-            rows.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            rows.append((name, "not installed"))
-    return rows
-
-
-def _proc_field(path: str, name: str) -> str:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(name):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
-
-
-def _memory() -> str:
-    total = _proc_field("/proc/meminfo", "MemTotal")
-    return f"{int(total.split()[0]) / 2**20:.1f} GiB" if total else "unknown"
 
 
 def _command() -> str:
@@ -732,13 +817,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--singles", type=int, default=100, help="certificates per one-by-one run")
     parser.add_argument("--repeat", type=int, default=2, help="one-by-one runs (the best is kept)")
     parser.add_argument("--alone", type=int, default=10, help="`certify` calls of one certificate each")
+    parser.add_argument("--processes", type=int, default=3, help="`originproof certify FILE` processes")
     parser.add_argument("--verify-calls", type=int, default=200, help="timed verifications per evidence")
     parser.add_argument("--pilots", type=int, default=2, help="`ape run pilot` runs (the fastest is kept)")
     parser.add_argument("--no-pilot", action="store_true", help="leave the pilot out")
     parser.add_argument("--port", type=int, help="loopback port for anvil (default: a free one)")
-    parser.add_argument("--workdir", type=Path, help="where files and stores go (default: a temporary directory)")
+    parser.add_argument(
+        "--workdir", type=Path, help="where files and stores go (default: a temporary directory)"
+    )
     args = parser.parse_args(argv)
-    for name in ("batch", "batches", "singles", "repeat", "alone", "verify_calls", "pilots"):
+    for name in ("batch", "batches", "singles", "repeat", "alone", "processes", "verify_calls", "pilots"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     return args

@@ -107,9 +107,8 @@ class Store:
                     for row, _ in sealed
                 ]
                 # Core inserts: the ORM's per-row bookkeeping would cost more than the encryption.
-                ids = session.scalars(
-                    insert(_PARTS).returning(_PARTS.c.id, sort_by_parameter_order=True), rows
-                ).all()
+                session.execute(insert(_PARTS), rows)
+                ids = _inserted_ids(session, rows)
                 session.execute(
                     insert(_RECIPIENTS),
                     [
@@ -453,6 +452,25 @@ _COLUMNS = (
     "created_at",
     "retain_until",
 )
+
+
+def _inserted_ids(session: Session, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """The ids of just-inserted part rows, in their order, found again by their unique key.
+
+    An executemany INSERT runs as one prepared statement; asking it to RETURN the ids in parameter
+    order makes SQLite run one statement per row instead, which cost more than the inserts.
+    """
+    found: dict[tuple[bytes, str, str, bytes], int] = {}
+    for chunk in _chunks(sorted({row["cert_hash"] for row in rows})):
+        found.update(
+            ((cert_hash, kind, owner, root), part_id)
+            for part_id, cert_hash, kind, owner, root in session.execute(
+                select(Part.id, Part.cert_hash, Part.kind, Part.owner, Part.commitment_root).where(
+                    Part.cert_hash.in_(chunk)
+                )
+            )
+        )
+    return [found[row["cert_hash"], row["kind"], row["owner"], row["commitment_root"]] for row in rows]
 
 
 def _check_registered_parts(
