@@ -2,6 +2,7 @@
 
 import os
 import platform
+import re
 import sqlite3
 from collections.abc import Sequence
 from importlib import metadata
@@ -50,3 +51,23 @@ def _proc_field(path: str, name: str) -> str:
 def _memory() -> str:
     total = _proc_field("/proc/meminfo", "MemTotal")
     return f"{int(total.split()[0]) / 2**20:.1f} GiB" if total else "unknown"
+
+
+def read_tables(text: str, heading: str = "## ") -> dict[str, list[list[str]]]:
+    """Each section's first table, as rows of cells (header first, separator dropped): how the tests
+    read a report back. `heading` is the markdown prefix that starts a section ("##+ " for subsections too).
+    """
+    found: dict[str, list[list[str]]] = {}
+    for section in re.split(rf"^{heading}", text, flags=re.MULTILINE)[1:]:
+        title, _, body = section.partition("\n")
+        blocks = [block.strip() for block in body.split("\n\n") if block.strip().startswith("|")]
+        rows = blocks[0].splitlines() if blocks else []
+        found[title] = [
+            [cell.strip() for cell in row.strip("|").split("|")] for row in rows if "---" not in row
+        ]
+    return found
+
+
+def number(cell: str) -> float:
+    """The leading figure of a table cell such as "1,234/s (best of 3)"."""
+    return float(cell.replace(",", "").split()[0].removesuffix("/s"))

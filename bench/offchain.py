@@ -15,8 +15,6 @@ has 2 cores and may be shared. Run from the repository root:
 import argparse
 import hashlib
 import os
-import platform
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -25,7 +23,6 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +34,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "offchain"))
 
 import commitment_samples as samples  # noqa: E402
+from machine import describe as describe_machine  # noqa: E402
+from machine import load, table  # noqa: E402
 
 from originproof import keys  # noqa: E402
 from originproof._internal import keccak as package_keccak  # noqa: E402
@@ -107,11 +106,6 @@ class Timing:
     @property
     def cpu_rate(self) -> float:
         return 1 / self.cpu
-
-
-def load() -> float:
-    """The 1-minute load average: how busy the shared machine was around a figure."""
-    return os.getloadavg()[0]
 
 
 def clocked(run: Callable[..., object], *args: object) -> tuple[float, float]:
@@ -525,7 +519,7 @@ def render(report: Report) -> str:
         "",
         "## Machine and versions",
         "",
-        *_table(("", ""), _machine()),
+        *table(("", ""), describe_machine(VERSIONED)),
         "",
         "## Workload",
         "",
@@ -538,7 +532,7 @@ def render(report: Report) -> str:
         "",
         "## Targets",
         "",
-        *_table(("target", "measured", "by CPU time", "load", "met"), _targets(report)),
+        *table(("target", "measured", "by CPU time", "load", "met"), _targets(report)),
         "",
         f"Native calls alone ({report.keccak_calls} keccak256 and 2 age encryptions to 2 recipients, "
         f"with no Python, JSON or SQL around them) cost {report.floor.micros:,.0f} µs per certificate "
@@ -549,11 +543,11 @@ def render(report: Report) -> str:
         "",
         f"Each phase timed alone over {args.sample:,} certificates; shares are of commit + encrypt + store.",
         "",
-        *_table(("phase", "µs", "CPU µs", "share", "load", "note"), _rows(report.phases, report.total)),
+        *table(("phase", "µs", "CPU µs", "share", "load", "note"), _rows(report.phases, report.total)),
         "",
         "Inside commit (both documents):",
         "",
-        *_table(
+        *table(
             ("primitive", "µs", "CPU µs", "share of commit", "load", "note"),
             _rows(report.commit_detail, report.commit),
         ),
@@ -563,7 +557,7 @@ def render(report: Report) -> str:
         "Each keccak256 candidate is checked against eth_utils on three inputs before it is timed; "
         "`Opening.to_bytes` against the rfc8785 package.",
         "",
-        *_table(
+        *table(
             ("operation", "library", "µs", "CPU µs", "load", "note"),
             [
                 (
@@ -582,7 +576,7 @@ def render(report: Report) -> str:
         "",
         "Commit + encrypt + store, by certificates per `put_many` transaction, each into a fresh store.",
         "",
-        *_table(
+        *table(
             ("certificates per transaction", "certificates/s", "by CPU time", "load"),
             [
                 (f"{size:,}", f"{timing.rate:,.0f}", f"{timing.cpu_rate:,.0f}", f"{timing.load:.2f}")
@@ -596,7 +590,7 @@ def render(report: Report) -> str:
         f"{args.repeat} batches timed right after the store reached each size. Each certificate adds two "
         "part records.",
         "",
-        *_table(
+        *table(
             (
                 "certificates stored",
                 "part records",
@@ -627,7 +621,7 @@ def render(report: Report) -> str:
         f"A disclosure of {len(DISCLOSED)} certificate fields ({report.disclosure_bytes:,} B file) checked "
         "against the certificate hash by `verify_disclosure`.",
         "",
-        *_table(
+        *table(
             ("verifying", "µs", "verifications/s", "by CPU time", "load"),
             [
                 (
@@ -692,45 +686,6 @@ def _rows(rows: Sequence[Row], whole: Timing) -> list[tuple[str, ...]]:
         )
         for row in rows
     ]
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    return lines + ["| " + " | ".join(row) + " |" for row in rows]
-
-
-def _machine() -> list[tuple[str, str]]:
-    rows = [
-        (
-            "CPU",
-            f"{_proc_field('/proc/cpuinfo', 'model name') or platform.processor()}, nproc {os.cpu_count()}",
-        ),
-        ("memory", _memory()),
-        ("system", platform.platform()),
-        ("Python", f"{platform.python_implementation()} {platform.python_version()}"),
-        ("SQLite", sqlite3.sqlite_version),
-    ]
-    for name in VERSIONED:
-        try:
-            rows.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            rows.append((name, "not installed"))
-    return rows
-
-
-def _proc_field(path: str, name: str) -> str:
-    try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(name):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return ""
-
-
-def _memory() -> str:
-    total = _proc_field("/proc/meminfo", "MemTotal")
-    return f"{int(total.split()[0]) / 2**20:.1f} GiB" if total else "unknown"
 
 
 def _command() -> str:

@@ -13,6 +13,10 @@ from types import ModuleType
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# As when the benchmarks run as scripts: their directory (`machine.py`) on the path.
+sys.path.insert(0, str(ROOT / "bench"))
+import machine  # noqa: E402
+
 SECTIONS = ["Machine and versions", "Workload", "Targets", "Certify", "Verify", "Pilot"]
 TINY = [
     "--batch", "4", "--batches", "2", "--singles", "2", "--repeat", "1", "--alone", "1",
@@ -22,8 +26,6 @@ TINY = [
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    # As when run as a script: its directory (`machine.py`) on the path.
-    sys.path.insert(0, str(ROOT / "bench"))
     spec = importlib.util.spec_from_file_location("e2e_bench", ROOT / "bench" / "e2e.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -49,20 +51,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 def tables(text: str) -> dict[str, list[list[str]]]:
-    """Each section's (or subsection's) first table, as rows of cells (header first, separator dropped)."""
-    found: dict[str, list[list[str]]] = {}
-    for section in re.split(r"^##+ ", text, flags=re.MULTILINE)[1:]:
-        title, _, body = section.partition("\n")
-        blocks = [block.strip() for block in body.split("\n\n") if block.strip().startswith("|")]
-        rows = blocks[0].splitlines() if blocks else []
-        found[title] = [
-            [cell.strip() for cell in row.strip("|").split("|")] for row in rows if "---" not in row
-        ]
-    return found
+    return machine.read_tables(text, heading="##+ ")
 
 
-def number(cell: str) -> float:
-    return float(cell.replace(",", "").split()[0].removesuffix("/s"))
+number = machine.number
 
 
 def test_report__tiny_run__has_every_section_in_order(report):
