@@ -3,7 +3,7 @@
 Nothing here is timed against a target; bench/offchain.md holds the measured figures.
 """
 
-import importlib.util
+import importlib
 import re
 import sys
 from pathlib import Path
@@ -31,12 +31,7 @@ TINY = ["--records", "20", "--batch", "10", "--repeat", "1", "--sample", "4", "-
 
 @pytest.fixture(scope="module")
 def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("offchain_bench", ROOT / "bench" / "offchain.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module("offchain")
 
 
 @pytest.fixture(scope="module")
